@@ -1,0 +1,88 @@
+// Package testenv starts a real kube-apiserver and etcd with the imagehub CRDs
+// installed, for tests and for running imagehub without a cluster.
+package testenv
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	imagehubv1 "github.com/labring/imagehub/api/v1"
+)
+
+// NewScheme returns a scheme with the built-in kinds and the imagehub kinds.
+func NewScheme() *runtime.Scheme {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		panic(err)
+	}
+	if err := imagehubv1.AddToScheme(scheme); err != nil {
+		panic(err)
+	}
+	return scheme
+}
+
+// RepoRoot returns the directory that holds the project's go.mod, searching
+// upwards from the working directory. Tests run in their package's directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "api", "v1")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("project root with go.mod and api/v1 not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// AssetsDir returns the directory with the etcd and kube-apiserver binaries:
+// $KUBEBUILDER_ASSETS if set, else bin/ under the project root, where
+// `make control-plane` builds them.
+func AssetsDir() (string, error) {
+	dir := os.Getenv("KUBEBUILDER_ASSETS")
+	if dir == "" {
+		root, err := RepoRoot()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(root, "bin")
+	}
+	for _, name := range []string{"etcd", "kube-apiserver"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return "", fmt.Errorf("%s not found in %s: run `make test` or `make control-plane`, which build it", name, dir)
+		}
+	}
+	return dir, nil
+}
+
+// New returns an environment that installs the imagehub CRDs from
+// config/crd/bases. Call Start on it, and Stop when done.
+func New() (*envtest.Environment, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := AssetsDir()
+	if err != nil {
+		return nil, err
+	}
+	return &envtest.Environment{
+		BinaryAssetsDirectory: assets,
+		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+		Scheme:                NewScheme(),
+	}, nil
+}
