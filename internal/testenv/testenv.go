@@ -8,24 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	imagehubv1 "github.com/labring/imagehub/api/v1"
+	"github.com/labring/imagehub/internal/controller"
 )
-
-// NewScheme returns a scheme with the built-in kinds and the imagehub kinds.
-func NewScheme() *runtime.Scheme {
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		panic(err)
-	}
-	if err := imagehubv1.AddToScheme(scheme); err != nil {
-		panic(err)
-	}
-	return scheme
-}
 
 // RepoRoot returns the directory that holds the project's go.mod, searching
 // upwards from the working directory. Tests run in their package's directory.
@@ -83,6 +69,6 @@ func New() (*envtest.Environment, error) {
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
-		Scheme:                NewScheme(),
+		Scheme:                controller.NewScheme(),
 	}, nil
 }
