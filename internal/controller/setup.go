@@ -5,6 +5,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -41,6 +42,23 @@ func NewScheme() *runtime.Scheme {
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if opts.MaxStatusBytes <= 0 {
 		opts.MaxStatusBytes = DefaultMaxStatusBytes
+	}
+	if err := setupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	recorder := mgr.GetEventRecorder("imagehub")
+	reconcilers := []interface {
+		SetupWithManager(ctrl.Manager) error
+	}{
+		&ImageReconciler{Client: mgr.GetClient(), Recorder: recorder},
+		&RepositoryReconciler{Client: mgr.GetClient()},
+		&OrganizationReconciler{Client: mgr.GetClient()},
+		&DataPackReconciler{Client: mgr.GetClient(), Recorder: recorder, MaxStatusBytes: opts.MaxStatusBytes},
+	}
+	for _, r := range reconcilers {
+		if err := r.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("failed to set up %T: %w", r, err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,125 @@
+package controller_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"go.uber.org/zap/zapcore"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/labring/imagehub/internal/controller"
+	"github.com/labring/imagehub/internal/testenv"
+)
+
+// testStatusBudget is the DataPack status budget of the test manager, small
+// enough that a handful of large Images exceed it.
+const testStatusBudget = 256 << 10
+
+// Generous limits for a loaded 2-core machine; latency targets live in the
+// benchmarks.
+const (
+	timeout  = 30 * time.Second
+	interval = 100 * time.Millisecond
+)
+
+var (
+	cfg       *rest.Config
+	k8sClient client.Client
+	// stopManager stops the running manager and waits until it has exited.
+	stopManager func()
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.UseDevMode(true), zap.Level(zapLevel())))
+	env, err := testenv.New()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if cfg, err = env.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "failed to start the control plane: %v\n", err)
+		return 1
+	}
+	defer func() {
+		if err := env.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "failed to stop the control plane: %v\n", err)
+		}
+	}()
+	if k8sClient, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err != nil {
+		fmt.Fprintf(os.Stderr, "failed to create a client: %v\n", err)
+		return 1
+	}
+	if err := startManager(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { stopManager() }()
+	return m.Run()
+}
+
+// zapLevel logs errors only unless IMAGEHUB_TEST_LOG=debug.
+func zapLevel() zapcore.Level {
+	if os.Getenv("IMAGEHUB_TEST_LOG") == "debug" {
+		return -1
+	}
+	return 2
+}
+
+// startManager starts a manager with all imagehub controllers and sets
+// stopManager.
+func startManager() error {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 controller.NewScheme(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             ctrlconfig.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return fmt.Errorf("failed to create the manager: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := controller.Setup(ctx, mgr, controller.Options{MaxStatusBytes: testStatusBudget}); err != nil {
+		cancel()
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := mgr.Start(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "manager stopped: %v\n", err)
+		}
+	}()
+	stopManager = func() {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// restartManager stops the manager and starts a new one.
+func restartManager(t *testing.T) {
+	t.Helper()
+	stopManager()
+	if err := startManager(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eventually wraps gomega's Eventually with the suite's timeout.
+func eventually(g Gomega, actual any) AsyncAssertion {
+	return g.Eventually(actual).WithTimeout(timeout).WithPolling(interval)
+}
