@@ -5,6 +5,7 @@ package naming
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -27,6 +28,9 @@ const (
 	LabelTag          = "tag.imagehub.sealos.io"
 )
 
+// ErrInvalidReference is wrapped by every error Parse returns.
+var ErrInvalidReference = errors.New("invalid image reference")
+
 // Ref is a parsed image reference, org/repo or org/repo:tag.
 type Ref struct {
 	Org  string
@@ -40,17 +44,20 @@ type Ref struct {
 func Parse(s string) (Ref, error) {
 	org, rest, ok := strings.Cut(s, "/")
 	if !ok {
-		return Ref{}, fmt.Errorf("invalid image reference %q: want org/repo or org/repo:tag", s)
+		return Ref{}, fmt.Errorf("%w %q: want org/repo or org/repo:tag", ErrInvalidReference, s)
 	}
 	repo, tag, tagged := strings.Cut(rest, ":")
 	ref := Ref{Org: org, Repo: repo, Tag: tag}
 	switch {
 	case !orgPattern.MatchString(org):
-		return Ref{}, fmt.Errorf("invalid organization %q in %q: want 1 to 63 lowercase letters, digits or inner '-'", org, s)
+		return Ref{}, fmt.Errorf("%w %q: organization %q must be 1 to 63 lowercase letters, digits or inner '-'",
+			ErrInvalidReference, s, org)
 	case !repoPattern.MatchString(repo):
-		return Ref{}, fmt.Errorf("invalid repository %q in %q: want lowercase letters and digits separated by '.', '_', '__' or '-'", repo, s)
+		return Ref{}, fmt.Errorf("%w %q: repository %q must be lowercase letters and digits separated by '.', '_', '__' or '-'",
+			ErrInvalidReference, s, repo)
 	case tagged && !tagPattern.MatchString(tag):
-		return Ref{}, fmt.Errorf("invalid tag %q in %q: want 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'", tag, s)
+		return Ref{}, fmt.Errorf("%w %q: tag %q must be 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+			ErrInvalidReference, s, tag)
 	}
 	return ref, nil
 }

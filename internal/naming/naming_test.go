@@ -1,6 +1,7 @@
 package naming
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -17,20 +18,20 @@ func TestParse(t *testing.T) {
 		{in: "labring/cert-manager", want: Ref{"labring", "cert-manager", ""}},
 		{in: "a/b.c_d__e---f:_x", want: Ref{"a", "b.c_d__e---f", "_x"}},
 		{in: "labring", wantErr: "want org/repo"},
-		{in: "Labring/x", wantErr: "invalid organization"},
-		{in: "lab.ring/x", wantErr: "invalid organization"},
-		{in: "labring/x/y", wantErr: "invalid repository"},
-		{in: "labring/a___b", wantErr: "invalid repository"},
-		{in: "labring/x:", wantErr: "invalid tag"},
-		{in: "labring/x:.v1", wantErr: "invalid tag"},
-		{in: "labring/x:v1:v2", wantErr: "invalid tag"},
-		{in: "labring/x:" + strings.Repeat("a", 129), wantErr: "invalid tag"},
+		{in: "Labring/x", wantErr: "organization"},
+		{in: "lab.ring/x", wantErr: "organization"},
+		{in: "labring/x/y", wantErr: "repository"},
+		{in: "labring/a___b", wantErr: "repository"},
+		{in: "labring/x:", wantErr: "tag"},
+		{in: "labring/x:.v1", wantErr: "tag"},
+		{in: "labring/x:v1:v2", wantErr: "tag"},
+		{in: "labring/x:" + strings.Repeat("a", 129), wantErr: "tag"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := Parse(tc.in)
 			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				if !errors.Is(err, ErrInvalidReference) || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Parse(%q) error = %v, want it to contain %q", tc.in, err, tc.wantErr)
 				}
 				return

@@ -33,8 +33,9 @@ type Answer struct {
 	NotFound []string
 }
 
-// Build answers spec from src. It returns an error when a name does not
-// parse, which admission should have prevented, or when src fails.
+// Build answers spec from src. It returns an error when src fails, or one
+// wrapping naming.ErrInvalidReference when a name does not parse, which
+// admission should have prevented.
 func Build(ctx context.Context, spec imagehubv1.DataPackSpec, src Source) (Answer, error) {
 	answer := Answer{Datas: map[string]imagehubv1.PackedImage{}}
 	repos := map[string]Repo{}
