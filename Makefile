@@ -4,6 +4,9 @@ BIN ?= $(CURDIR)/bin
 GOLANGCI_LINT_VERSION ?= v2.15.0
 # Extra arguments for go test, for example GO_TEST_ARGS='-run TestDataPack -v'.
 GO_TEST_ARGS ?=
+# Extra flags for imagehub run-local, for example
+# RUN_LOCAL_ARGS='--data-dir bin/data --catalog catalog.yaml'.
+RUN_LOCAL_ARGS ?=
 
 CONTROLLER_GEN = go tool controller-gen
 
@@ -53,3 +56,7 @@ bench: control-plane ## Run the benchmarks.
 .PHONY: build
 build: ## Build the imagehub binary into bin/.
 	go build -o $(BIN)/imagehub ./cmd/imagehub
+
+.PHONY: run-local
+run-local: build control-plane ## Run imagehub on a local etcd and kube-apiserver (flags in RUN_LOCAL_ARGS).
+	$(BIN)/imagehub run-local $(RUN_LOCAL_ARGS)

@@ -23,6 +23,7 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: false,
 	}
 	root.AddCommand(newControllerCommand())
+	root.AddCommand(newRunLocalCommand())
 	return root
 }
 
