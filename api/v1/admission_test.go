@@ -12,10 +12,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	imagehubv1 "github.com/labring/imagehub/api/v1"
+	"github.com/labring/imagehub/internal/localcp"
 	"github.com/labring/imagehub/internal/testenv"
 )
 
@@ -36,17 +36,12 @@ func readSamples(t *testing.T) []*unstructured.Unstructured {
 		if err != nil {
 			t.Fatal(err)
 		}
-		decoder := utilyaml.NewYAMLOrJSONDecoder(f, 4096)
-		for {
-			obj := &unstructured.Unstructured{}
-			if err := decoder.Decode(&obj.Object); err != nil {
-				break
-			}
-			if len(obj.Object) > 0 {
-				objects = append(objects, obj)
-			}
-		}
+		decoded, err := localcp.DecodeObjects(f)
 		_ = f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		objects = append(objects, decoded...)
 	}
 	return objects
 }

@@ -1,21 +1,14 @@
 package controller_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
-	"go.uber.org/zap/zapcore"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/labring/imagehub/internal/controller"
 	"github.com/labring/imagehub/internal/testenv"
@@ -44,7 +37,7 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.UseDevMode(true), zap.Level(zapLevel())))
+	testenv.SetupLogging()
 	env, err := testenv.New()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -71,42 +64,14 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// zapLevel logs errors only unless IMAGEHUB_TEST_LOG=debug.
-func zapLevel() zapcore.Level {
-	if os.Getenv("IMAGEHUB_TEST_LOG") == "debug" {
-		return -1
-	}
-	return 2
-}
-
 // startManager starts a manager with all imagehub controllers and sets
 // stopManager.
 func startManager() error {
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 controller.NewScheme(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Controller:             ctrlconfig.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	stop, err := testenv.StartManager(cfg, controller.Options{MaxStatusBytes: testStatusBudget})
 	if err != nil {
-		return fmt.Errorf("failed to create the manager: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := controller.Setup(ctx, mgr, controller.Options{MaxStatusBytes: testStatusBudget}); err != nil {
-		cancel()
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := mgr.Start(ctx); err != nil {
-			fmt.Fprintf(os.Stderr, "manager stopped: %v\n", err)
-		}
-	}()
-	stopManager = func() {
-		cancel()
-		<-done
-	}
+	stopManager = stop
 	return nil
 }
 

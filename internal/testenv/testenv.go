@@ -3,12 +3,20 @@
 package testenv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"go.uber.org/zap/zapcore"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/labring/imagehub/internal/controller"
 )
@@ -71,4 +79,46 @@ func New() (*envtest.Environment, error) {
 		ErrorIfCRDPathMissing: true,
 		Scheme:                controller.NewScheme(),
 	}, nil
+}
+
+// StartManager starts a manager with every imagehub controller against cfg,
+// with metrics and probes off, and returns a function that stops it and
+// waits until it has exited.
+func StartManager(cfg *rest.Config, opts controller.Options) (stop func(), err error) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 controller.NewScheme(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		// Tests start a new manager after stopping one in the same process.
+		Controller: ctrlconfig.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to create the manager: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := controller.Setup(ctx, mgr, opts); err != nil {
+		cancel()
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := mgr.Start(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "manager stopped: %v\n", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}, nil
+}
+
+// SetupLogging sends controller-runtime's logs to stderr: errors only, or
+// everything when IMAGEHUB_TEST_LOG=debug.
+func SetupLogging() {
+	level := zapcore.ErrorLevel
+	if os.Getenv("IMAGEHUB_TEST_LOG") == "debug" {
+		level = zapcore.DebugLevel
+	}
+	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.UseDevMode(true), zap.Level(level)))
 }
