@@ -4,6 +4,9 @@ BIN ?= $(CURDIR)/bin
 GOLANGCI_LINT_VERSION ?= v2.15.0
 # Extra arguments for go test, for example GO_TEST_ARGS='-run TestDataPack -v'.
 GO_TEST_ARGS ?=
+# Catalog of Images that run-local loads at start; the labring catalog when
+# ../shared is beside the checkout, else none.
+CATALOG ?= $(wildcard ../shared/data/labring-cluster-images.yaml)
 # Extra flags for imagehub run-local, for example
 # RUN_LOCAL_ARGS='--data-dir bin/data --catalog catalog.yaml'.
 RUN_LOCAL_ARGS ?=
@@ -48,8 +51,8 @@ test: control-plane ## Run all tests against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS=$(BIN) go test ./... $(GO_TEST_ARGS)
 
 .PHONY: bench
-bench: control-plane ## Run the benchmarks.
-	KUBEBUILDER_ASSETS=$(BIN) go test ./... -run '^$$' -bench . -benchtime 1x $(GO_TEST_ARGS)
+bench: control-plane ## Run the benchmarks (see docs/benchmarks.md).
+	KUBEBUILDER_ASSETS=$(BIN) go test ./... -run '^$$' -bench . -benchtime 20x $(GO_TEST_ARGS)
 
 ##@ Build and run
 
@@ -59,4 +62,4 @@ build: ## Build the imagehub binary into bin/.
 
 .PHONY: run-local
 run-local: build control-plane ## Run imagehub on a local etcd and kube-apiserver (flags in RUN_LOCAL_ARGS).
-	$(BIN)/imagehub run-local $(RUN_LOCAL_ARGS)
+	$(BIN)/imagehub run-local $(if $(CATALOG),--catalog $(CATALOG)) $(RUN_LOCAL_ARGS)
