@@ -84,9 +84,9 @@ func (r *RepositoryReconciler) deleteAll(ctx context.Context, repos []imagehubv1
 	return nil
 }
 
-// create makes the Repository object for name. It returns nil and no error
-// when an object of that name exists but is not in the cache yet; the cache
-// event that follows triggers the next reconcile.
+// create makes the Repository object for name. When an object of that name
+// exists but is not in the cache yet, it returns nil and no error, because
+// the cache event that follows triggers the next reconcile.
 func (r *RepositoryReconciler) create(ctx context.Context, name string) (*imagehubv1.Repository, error) {
 	repo := &imagehubv1.Repository{
 		ObjectMeta: metav1.ObjectMeta{Name: naming.RepositoryObjectName(name)},
@@ -105,7 +105,7 @@ func (r *RepositoryReconciler) create(ctx context.Context, name string) (*imageh
 	if err != nil {
 		return nil, fmt.Errorf("failed to create repository %s: %w", name, err)
 	}
-	log.FromContext(ctx).Info("Created repository", "repository", repo.Name, "name", name)
+	log.FromContext(ctx).Info("Created repository", "repository", repo.Name)
 	return repo, nil
 }
 
