@@ -5,7 +5,6 @@ package catalog
 
 import (
 	"cmp"
-	"slices"
 
 	imagehubv1 "github.com/labring/imagehub/api/v1"
 	"github.com/labring/imagehub/internal/naming"
@@ -80,14 +79,4 @@ func NewRepo(name string, images []*imagehubv1.Image) Repo {
 // Empty reports whether the repository has no Images.
 func (r Repo) Empty() bool {
 	return len(r.Images) == 0
-}
-
-// SortedNames returns the keys of set in ascending order.
-func SortedNames(set map[string]struct{}) []string {
-	out := make([]string, 0, len(set))
-	for name := range set {
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
 }
