@@ -160,3 +160,32 @@ func TestDataPackSizeBudget(t *testing.T) {
 	g.Expect(grid.Status.Codes).To(Equal(imagehubv1.OK))
 	g.Expect(grid.Status.Datas).To(HaveLen(5))
 }
+
+func TestDataPackDownloadCount(t *testing.T) {
+	ctx := context.Background()
+	createImages(t, "downloads/app:v1")
+	create(t, newPack("downloads", imagehubv1.PackGrid, "downloads/app"))
+	waitForPack(t, "downloads", func(g Gomega, dp *imagehubv1.DataPack) {
+		g.Expect(dp.Status.Datas).To(HaveKey("downloads/app"))
+	})
+
+	// An external counter writes the Repository's downloadCount.
+	repo := waitForRepository(t, "downloads/app", func(g Gomega, r *imagehubv1.Repository) {
+		g.Expect(r.Status.LatestTag).NotTo(BeNil())
+	})
+	base := repo.DeepCopy()
+	repo.Status.DownloadCount = 42
+	if err := k8sClient.Status().Patch(ctx, repo, client.MergeFrom(base)); err != nil {
+		t.Fatal(err)
+	}
+	waitForPack(t, "downloads", func(g Gomega, dp *imagehubv1.DataPack) {
+		g.Expect(dp.Status.Datas["downloads/app"].DownloadCount).To(Equal(int64(42)))
+	})
+
+	// The repository reconciler keeps the count when the tags change.
+	create(t, newImage("downloads/app:v2", 5))
+	waitForRepository(t, "downloads/app", func(g Gomega, r *imagehubv1.Repository) {
+		g.Expect(r.Status.Tags).To(HaveLen(2))
+		g.Expect(r.Status.DownloadCount).To(Equal(int64(42)))
+	})
+}
