@@ -59,7 +59,7 @@ installs the CRDs only with --install-crds.`,
 	flags.register(cmd)
 	logOpts = addLogFlags(cmd)
 	// A person reads this log in a terminal, so it is plain text unless
-	// --zap-encoder=json asks otherwise.
+	// --zap-encoder=json is given.
 	encoder := cmd.Flags().Lookup("zap-encoder")
 	if err := encoder.Value.Set("console"); err != nil {
 		panic(err)
@@ -99,7 +99,7 @@ func (f *runLocalFlags) complete(cmd *cobra.Command) error {
 	if f.manager.kubeconfig != "" {
 		for _, name := range []string{"data-dir", "kubeconfig-out", "apiserver-port", "etcd-port", "assets-dir"} {
 			if cmd.Flags().Changed(name) {
-				return fmt.Errorf("--%s applies only to the local control plane; drop it or --kubeconfig", name)
+				return fmt.Errorf("--%s applies only to the local control plane, so drop it or drop --kubeconfig", name)
 			}
 		}
 	} else if f.installCRDs {
@@ -107,7 +107,7 @@ func (f *runLocalFlags) complete(cmd *cobra.Command) error {
 	}
 	for name, port := range map[string]int{"apiserver-port": f.apiServerPort, "etcd-port": f.etcdPort} {
 		if port < 0 || port > 65535 {
-			return fmt.Errorf("invalid --%s %d: want 0 to 65535", name, port)
+			return fmt.Errorf("invalid --%s %d: must be 0 to 65535", name, port)
 		}
 	}
 	if !cmd.Flags().Changed("health-probe-bind-address") {
@@ -165,6 +165,11 @@ func (f *runLocalFlags) runLocal(ctx context.Context, cmd *cobra.Command) (err e
 	// Deferred calls run last in, first out, so the manager started below
 	// stops before kube-apiserver and etcd do.
 	defer func() { err = errors.Join(err, plane.Stop(ctx)) }()
+	// Starting the processes does not watch ctx, so a signal that came
+	// meanwhile is seen here.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 
 	cfg := plane.Config()
 	if err := localcp.InstallCRDs(ctx, cfg); err != nil {

@@ -111,18 +111,18 @@ func readCatalog(path string) ([]*unstructured.Unstructured, sets.Set[string], e
 	return objects, repositories, nil
 }
 
-// waitForRepositories polls the Repositories until all of the wanted ones are
+// waitForRepositories polls the Repositories until all of the expected ones are
 // ready, the count has not changed for opts.SettleTime, or opts.Timeout has
 // passed, and returns the last count. Only a failed list or a cancelled ctx
 // is an error: a partial count is reported, not treated as a failure.
-func waitForRepositories(ctx context.Context, c client.Client, wanted sets.Set[string], opts CatalogOptions) (int, error) {
-	if opts.Timeout <= 0 || wanted.Len() == 0 {
-		return countReadyRepositories(ctx, c, wanted)
+func waitForRepositories(ctx context.Context, c client.Client, expected sets.Set[string], opts CatalogOptions) (int, error) {
+	if opts.Timeout <= 0 || expected.Len() == 0 {
+		return countReadyRepositories(ctx, c, expected)
 	}
 	deadline := time.Now().Add(opts.Timeout)
 	lastCount, lastChange := -1, time.Now()
 	for {
-		count, err := countReadyRepositories(ctx, c, wanted)
+		count, err := countReadyRepositories(ctx, c, expected)
 		if err != nil {
 			return 0, err
 		}
@@ -130,7 +130,7 @@ func waitForRepositories(ctx context.Context, c client.Client, wanted sets.Set[s
 		if count != lastCount {
 			lastCount, lastChange = count, now
 		}
-		if count == wanted.Len() || now.Sub(lastChange) >= opts.SettleTime || now.After(deadline) {
+		if count == expected.Len() || now.Sub(lastChange) >= opts.SettleTime || now.After(deadline) {
 			return count, nil
 		}
 		select {
@@ -141,16 +141,16 @@ func waitForRepositories(ctx context.Context, c client.Client, wanted sets.Set[s
 	}
 }
 
-// countReadyRepositories counts the wanted Repositories that exist and list
+// countReadyRepositories counts the expected Repositories that exist and list
 // at least one tag.
-func countReadyRepositories(ctx context.Context, c client.Client, wanted sets.Set[string]) (int, error) {
+func countReadyRepositories(ctx context.Context, c client.Client, expected sets.Set[string]) (int, error) {
 	var list imagehubv1.RepositoryList
 	if err := c.List(ctx, &list); err != nil {
 		return 0, fmt.Errorf("failed to list the repositories: %w", err)
 	}
 	count := 0
 	for _, repository := range list.Items {
-		if wanted.Has(string(repository.Spec.Name)) && len(repository.Status.Tags) > 0 {
+		if expected.Has(string(repository.Spec.Name)) && len(repository.Status.Tags) > 0 {
 			count++
 		}
 	}

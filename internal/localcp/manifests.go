@@ -66,7 +66,7 @@ func Apply(ctx context.Context, c client.Client, obj *unstructured.Unstructured)
 }
 
 // kindOrder is the order ApplySamples applies kinds in: a DataPack comes
-// after the Images it asks for.
+// after the Images it requests.
 var kindOrder = []string{"Organization", "Image", "Repository", "DataPack"}
 
 // ApplySamples applies the embedded sample objects, Images before the

@@ -16,8 +16,8 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-// startTimeout bounds the start of run-local: building nothing, but starting
-// etcd, kube-apiserver and the manager on a machine that may be loaded.
+// startTimeout bounds the start of run-local, which starts etcd,
+// kube-apiserver and the manager on a machine that may be loaded.
 const startTimeout = 3 * time.Minute
 
 // runLocal is `imagehub run-local` running as a subprocess.

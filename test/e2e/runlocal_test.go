@@ -46,7 +46,7 @@ func TestRunLocalRestartKeepsData(t *testing.T) {
 	expectStartLog(g, first)
 
 	// The user's steps: apply the sample Images and the design note's
-	// DataPack, then read the answer.
+	// DataPack, then read the DataPack's status.
 	_, err := kubectl(first.kubeconfig, "", "apply",
 		"-f", "config/samples/imagehub_v1_image.yaml", "-f", "config/samples/imagehub_v1_datapack.yaml")
 	g.Expect(err).NotTo(HaveOccurred())
@@ -205,7 +205,8 @@ func TestRunLocalRejectsBadStart(t *testing.T) {
 }
 
 // TestRunLocalAgainstCluster runs the manager against an existing cluster
-// with --kubeconfig and --install-crds, and checks that it answers.
+// with --kubeconfig and --install-crds, and checks that a DataPack gets its
+// status.
 func TestRunLocalAgainstCluster(t *testing.T) {
 	requireKubectl(t)
 	g := NewWithT(t)
