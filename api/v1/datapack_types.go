@@ -187,7 +187,3 @@ type DataPackList struct {
 	// items are the DataPacks.
 	Items []DataPack `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&DataPack{}, &DataPackList{})
-}

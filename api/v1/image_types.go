@@ -130,7 +130,3 @@ type ImageList struct {
 	// items are the Images.
 	Items []Image `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Image{}, &ImageList{})
-}

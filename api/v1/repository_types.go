@@ -91,7 +91,3 @@ type RepositoryList struct {
 	// items are the Repositories.
 	Items []Repository `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Repository{}, &RepositoryList{})
-}

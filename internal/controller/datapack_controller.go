@@ -103,15 +103,17 @@ func (r *DataPackReconciler) answer(ctx context.Context, dp *imagehubv1.DataPack
 // reportAnswer logs and records an event when the answer's code changed.
 func (r *DataPackReconciler) reportAnswer(ctx context.Context, dp *imagehubv1.DataPack, previous imagehubv1.Codes) {
 	logger := log.FromContext(ctx)
-	switch {
-	case dp.Status.Codes == previous:
+	if dp.Status.Codes == previous {
 		logger.V(1).Info("Refreshed datapack", "names", len(dp.Spec.Names), "notFound", len(dp.Status.NotFound))
-	case dp.Status.Codes == imagehubv1.OK:
+		return
+	}
+	switch dp.Status.Codes {
+	case imagehubv1.OK:
 		logger.Info("Answered datapack", "type", dp.Spec.Type, "names", len(dp.Spec.Names),
 			"notFound", len(dp.Status.NotFound))
 		r.Recorder.Eventf(dp, nil, corev1.EventTypeNormal, imagehubv1.ReasonAnswered, "Pack",
 			"Packed %d names, %d not found", len(dp.Status.Datas), len(dp.Status.NotFound))
-	case dp.Status.Codes == imagehubv1.ERROR:
+	case imagehubv1.ERROR:
 		logger.Info("Failed to answer datapack", "type", dp.Spec.Type, "names", len(dp.Spec.Names),
 			"message", dp.Status.Message)
 		r.Recorder.Eventf(dp, nil, corev1.EventTypeWarning, "Failed", "Pack", "%s", dp.Status.Message)

@@ -51,7 +51,7 @@ func applySample(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	objects, err := localcp.DecodeObjects(f)
 	if err != nil {
 		t.Fatal(err)

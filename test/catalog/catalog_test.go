@@ -66,7 +66,7 @@ func readCatalogTags(t *testing.T) map[string][]catalogTag {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	objects, err := localcp.DecodeObjects(f)
 	if err != nil {
 		t.Fatal(err)
