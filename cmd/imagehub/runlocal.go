@@ -145,20 +145,7 @@ func (f *runLocalFlags) run(ctx context.Context, cmd *cobra.Command) error {
 // runLocal starts the local control plane, serves imagehub on it until ctx
 // is done, then stops the manager, kube-apiserver and etcd in that order.
 func (f *runLocalFlags) runLocal(ctx context.Context, cmd *cobra.Command) (err error) {
-	assets := f.assetsDir
-	if assets == "" {
-		if assets, err = localcp.FindAssets(); err != nil {
-			return err
-		}
-	}
-	plane, err := localcp.Start(ctx, localcp.Options{
-		AssetsDir:     assets,
-		DataDir:       f.dataDir,
-		APIServerPort: f.apiServerPort,
-		EtcdPort:      f.etcdPort,
-		StartTimeout:  f.startTimeout,
-		StopTimeout:   30 * time.Second,
-	})
+	plane, assets, err := f.startControlPlane(ctx)
 	if err != nil {
 		return err
 	}
@@ -199,6 +186,27 @@ func (f *runLocalFlags) runLocal(ctx context.Context, cmd *cobra.Command) (err e
 	}
 	printNextSteps(cmd.OutOrStdout(), f.kubeconfigOut, assets)
 	return manager.Wait(ctx)
+}
+
+// startControlPlane starts etcd and kube-apiserver from the binaries in
+// --assets-dir, or the directory FindAssets returns, which it also returns.
+func (f *runLocalFlags) startControlPlane(ctx context.Context) (*localcp.ControlPlane, string, error) {
+	assets := f.assetsDir
+	if assets == "" {
+		var err error
+		if assets, err = localcp.FindAssets(); err != nil {
+			return nil, "", err
+		}
+	}
+	plane, err := localcp.Start(ctx, localcp.Options{
+		AssetsDir:     assets,
+		DataDir:       f.dataDir,
+		APIServerPort: f.apiServerPort,
+		EtcdPort:      f.etcdPort,
+		StartTimeout:  f.startTimeout,
+		StopTimeout:   30 * time.Second,
+	})
+	return plane, assets, err
 }
 
 // runRemote serves imagehub on the cluster of --kubeconfig until ctx is done.

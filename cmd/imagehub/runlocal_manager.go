@@ -24,6 +24,9 @@ type managerRun struct {
 	done         chan struct{}
 	// err is the manager's result. It is written before done is closed.
 	err error
+	// reported is set once WaitForReady or Wait has returned err, so that
+	// Stop does not return it a second time.
+	reported bool
 }
 
 // startManager starts the manager of flags against cfg. It runs until ctx is
@@ -61,6 +64,7 @@ func (m *managerRun) WaitForReady(ctx context.Context, timeout time.Duration) er
 		case <-ctx.Done():
 			return fmt.Errorf("failed to wait for the imagehub manager: %w", ctx.Err())
 		case <-m.done:
+			m.reported = true
 			return fmt.Errorf("failed to start the imagehub manager: %w", m.result())
 		case <-deadline:
 			return fmt.Errorf("failed to start the imagehub manager: %s did not return 200 OK within %s", url, timeout)
@@ -89,15 +93,20 @@ func (m *managerRun) Wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	case <-m.done:
+		m.reported = true
 		return fmt.Errorf("imagehub manager stopped unexpectedly: %w", m.result())
 	}
 }
 
 // Stop cancels the manager, waits until it has returned and logs the stop.
+// It returns the manager's error unless WaitForReady or Wait already did.
 func (m *managerRun) Stop(ctx context.Context) error {
 	m.cancel()
 	<-m.done
 	if m.err != nil {
+		if m.reported {
+			return nil
+		}
 		return m.err
 	}
 	log.FromContext(ctx).Info("imagehub manager stopped")
