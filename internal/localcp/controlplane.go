@@ -52,6 +52,10 @@ type ControlPlane struct {
 // Start checks that the requested ports are free, locks the data directory,
 // then starts etcd and kube-apiserver and provisions an admin user. When
 // Start fails, whatever it started is stopped again.
+//
+// NOTE: envtest starts each process in its own process group and sets no
+// parent-death signal, so if this process is killed with SIGKILL, etcd and
+// kube-apiserver keep running until someone stops them.
 func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err := CheckListenAddress("etcd", portAddress(opts.EtcdPort), "--etcd-port"); err != nil {
 		return nil, err
