@@ -26,6 +26,7 @@ type managerFlags struct {
 	burst              int
 	maxStatusBytes     int
 	leaderElectionName string
+	leaderElectionNS   string
 }
 
 func (f *managerFlags) register(cmd *cobra.Command) {
@@ -40,6 +41,9 @@ func (f *managerFlags) register(cmd *cobra.Command) {
 		"elect a leader so that only one replica of the manager is active")
 	fs.StringVar(&f.leaderElectionName, "leader-election-id", "imagehub.sealos.io",
 		"name of the Lease used for leader election")
+	fs.StringVar(&f.leaderElectionNS, "leader-election-namespace", "",
+		"namespace of the leader election Lease; required with --leader-elect outside a cluster, "+
+			"where the pod's own namespace is not known")
 	fs.Float32Var(&f.qps, "kube-api-qps", 200,
 		"requests per second the manager's client may send to the API server")
 	fs.IntVar(&f.burst, "kube-api-burst", 400,
@@ -71,11 +75,15 @@ func (f *managerFlags) runManager(ctx context.Context, cfg *rest.Config) error {
 	cfg.Burst = f.burst
 
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 controller.NewScheme(),
-		Metrics:                metricsserver.Options{BindAddress: f.metricsAddress},
-		HealthProbeBindAddress: f.probeAddress,
-		LeaderElection:         f.leaderElect,
-		LeaderElectionID:       f.leaderElectionName,
+		Scheme:                  controller.NewScheme(),
+		Metrics:                 metricsserver.Options{BindAddress: f.metricsAddress},
+		HealthProbeBindAddress:  f.probeAddress,
+		LeaderElection:          f.leaderElect,
+		LeaderElectionID:        f.leaderElectionName,
+		LeaderElectionNamespace: f.leaderElectionNS,
+		// The process exits right after the manager stops, so handing the
+		// lease over early is safe and spares a successor the lease timeout.
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return fmt.Errorf("failed to create the manager: %w", err)

@@ -120,8 +120,8 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, opts Options) error 
 		Err:          output,
 	}
 	if opts.APIServerPort != 0 {
-		cp.apiServer.SecureServing.Address = loopbackHost
-		cp.apiServer.SecureServing.Port = strconv.Itoa(opts.APIServerPort)
+		cp.apiServer.Address = loopbackHost
+		cp.apiServer.Port = strconv.Itoa(opts.APIServerPort)
 	}
 	if err := cp.apiServer.Start(); err != nil {
 		return fmt.Errorf("failed to start kube-apiserver: %w%s", err, output.Suffix())
