@@ -19,25 +19,12 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	env, err := testenv.New()
+	cluster, err := testenv.StartCluster()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	cfg, err := env.Start()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "failed to start the control plane: %v\n", err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "failed to stop the control plane: %v\n", err)
-		}
-	}()
-	k8sClient, err = client.New(cfg, client.Options{Scheme: env.Scheme})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "failed to create a client: %v\n", err)
-		return 1
-	}
+	defer cluster.Stop()
+	k8sClient = cluster.Client
 	return m.Run()
 }

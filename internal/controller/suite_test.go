@@ -38,24 +38,13 @@ func TestMain(m *testing.M) {
 
 func runTests(m *testing.M) int {
 	testenv.SetupLogging()
-	env, err := testenv.New()
+	cluster, err := testenv.StartCluster()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if cfg, err = env.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "failed to start the control plane: %v\n", err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "failed to stop the control plane: %v\n", err)
-		}
-	}()
-	if k8sClient, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err != nil {
-		fmt.Fprintf(os.Stderr, "failed to create a client: %v\n", err)
-		return 1
-	}
+	defer cluster.Stop()
+	cfg, k8sClient = cluster.Config, cluster.Client
 	if err := startManager(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -121,4 +122,37 @@ func SetupLogging() {
 		level = zapcore.DebugLevel
 	}
 	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.UseDevMode(true), zap.Level(level)))
+}
+
+// Cluster is a started test control plane and a client for it.
+type Cluster struct {
+	Env    *envtest.Environment
+	Config *rest.Config
+	Client client.Client
+}
+
+// StartCluster starts etcd and kube-apiserver with the imagehub CRDs
+// installed. Call Stop when done.
+func StartCluster() (*Cluster, error) {
+	env, err := New()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		return nil, fmt.Errorf("failed to start the control plane: %w", err)
+	}
+	c, err := client.New(cfg, client.Options{Scheme: env.Scheme})
+	if err != nil {
+		_ = env.Stop()
+		return nil, fmt.Errorf("failed to create a client: %w", err)
+	}
+	return &Cluster{Env: env, Config: cfg, Client: c}, nil
+}
+
+// Stop stops the control plane and reports a failure on stderr.
+func (c *Cluster) Stop() {
+	if err := c.Env.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "failed to stop the control plane: %v\n", err)
+	}
 }

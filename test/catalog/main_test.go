@@ -42,24 +42,13 @@ func runTests(m *testing.M) int {
 	catalogPath = path
 
 	testenv.SetupLogging()
-	env, err := testenv.New()
+	cluster, err := testenv.StartCluster()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if cfg, err = env.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "failed to start the control plane: %v\n", err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "failed to stop the control plane: %v\n", err)
-		}
-	}()
-	if k8sClient, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err != nil {
-		fmt.Fprintf(os.Stderr, "failed to create a client: %v\n", err)
-		return 1
-	}
+	defer cluster.Stop()
+	cfg, k8sClient = cluster.Config, cluster.Client
 	stop, err := testenv.StartManager(cfg, controller.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
