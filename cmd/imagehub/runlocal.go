@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -72,8 +73,10 @@ func (f *runLocalFlags) register(cmd *cobra.Command) {
 	f.manager.register(cmd)
 	fs := cmd.Flags()
 	fs.Lookup("kubeconfig").Usage = "run against the cluster in this kubeconfig file instead of a local control plane"
-	fs.Lookup("health-probe-bind-address").Usage = "address the /healthz and /readyz endpoints listen on; " +
+	probe := fs.Lookup("health-probe-bind-address")
+	probe.Usage = "address the /healthz and /readyz endpoints listen on; " +
 		"default a free port on 127.0.0.1; 0 disables them"
+	probe.DefValue = ""
 	fs.StringVar(&f.dataDir, "data-dir", "",
 		"directory that keeps etcd's data between runs; default a temporary directory removed on exit")
 	fs.StringVar(&f.kubeconfigOut, "kubeconfig-out", "bin/local.kubeconfig",
@@ -145,6 +148,17 @@ func (f *runLocalFlags) run(ctx context.Context, cmd *cobra.Command) error {
 // runLocal starts the local control plane, serves imagehub on it until ctx
 // is done, then stops the manager, kube-apiserver and etcd in that order.
 func (f *runLocalFlags) runLocal(ctx context.Context, cmd *cobra.Command) (err error) {
+	// Two runs writing one kubeconfig would leave the first without one.
+	if err := os.MkdirAll(filepath.Dir(f.kubeconfigOut), 0o755); err != nil {
+		return fmt.Errorf("failed to create the directory of --kubeconfig-out: %w", err)
+	}
+	lock, err := localcp.LockFile(f.kubeconfigOut+".lock",
+		"kubeconfig "+f.kubeconfigOut+" (pass another --kubeconfig-out)")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = lock.Close() }()
+
 	plane, assets, err := f.startControlPlane(ctx)
 	if err != nil {
 		return err

@@ -121,13 +121,14 @@ func (m *managerRun) result() error {
 	return errors.New("the manager returned without an error")
 }
 
-// notifyContext returns a context that the first SIGINT or SIGTERM cancels.
+// notifyContext returns a context that the first SIGINT, SIGTERM or SIGHUP
+// cancels, so that closing the terminal also stops the child processes.
 // Later signals are logged and otherwise ignored, so that a second Ctrl-C
 // does not exit the process before etcd and kube-apiserver are stopped.
 func notifyContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	logger := log.FromContext(ctx)
 	go func() {
 		select {

@@ -179,9 +179,9 @@ func (cp *ControlPlane) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// lockDataDir creates dir and takes an exclusive lock on a file in it, so
-// that a second run-local on the same directory fails at once instead of
-// waiting for etcd's own lock until its start times out.
+// lockDataDir creates dir and locks it, so that a second run-local on the
+// same directory fails at once instead of waiting for etcd's own lock until
+// its start times out.
 func lockDataDir(dir string) (*os.File, error) {
 	if dir == "" {
 		return nil, nil
@@ -189,16 +189,23 @@ func lockDataDir(dir string) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("failed to create the data directory: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "run-local.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	return LockFile(filepath.Join(dir, "run-local.lock"), "data directory "+dir)
+}
+
+// LockFile takes an exclusive lock on path, creating it, for as long as the
+// returned file stays open. what names the locked resource in the error
+// returned when another run-local holds the lock.
+func LockFile(path, what string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("failed to open the data directory lock: %w", err)
+		return nil, fmt.Errorf("failed to open the lock file of the %s: %w", what, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("data directory %s is in use by another imagehub run-local", dir)
+			return nil, fmt.Errorf("%s is in use by another imagehub run-local", what)
 		}
-		return nil, fmt.Errorf("failed to lock the data directory %s: %w", dir, err)
+		return nil, fmt.Errorf("failed to lock the %s: %w", what, err)
 	}
 	return f, nil
 }

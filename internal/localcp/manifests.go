@@ -11,6 +11,7 @@ import (
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -65,12 +66,14 @@ func Apply(ctx context.Context, c client.Client, obj *unstructured.Unstructured)
 	return nil
 }
 
-// kindOrder is the order ApplySamples applies kinds in: a DataPack comes
+// kindOrder is the order ApplySamples creates kinds in: a DataPack comes
 // after the Images it requests.
 var kindOrder = []string{"Organization", "Image", "Repository", "DataPack"}
 
-// ApplySamples applies the embedded sample objects, Images before the
-// DataPack, and returns how many it applied.
+// ApplySamples creates the embedded sample objects that do not exist yet,
+// Images before the DataPack, and returns how many it created. Existing
+// objects are left as they are, because a user may have changed or replaced
+// them in a kept data directory, and a DataPack's spec cannot change.
 func ApplySamples(ctx context.Context, c client.Client) (int, error) {
 	objects, err := decodeFS(samples.Files)
 	if err != nil {
@@ -79,13 +82,20 @@ func ApplySamples(ctx context.Context, c client.Client) (int, error) {
 	slices.SortStableFunc(objects, func(a, b *unstructured.Unstructured) int {
 		return slices.Index(kindOrder, a.GetKind()) - slices.Index(kindOrder, b.GetKind())
 	})
+	created := 0
 	for _, obj := range objects {
-		if err := Apply(ctx, c, obj); err != nil {
-			return 0, err
+		err := c.Create(ctx, obj, client.FieldOwner(FieldManager))
+		switch {
+		case apierrors.IsAlreadyExists(err):
+			log.FromContext(ctx).V(1).Info("Kept existing sample", "kind", obj.GetKind(), "name", obj.GetName())
+		case err != nil:
+			return created, fmt.Errorf("failed to create sample %s %s: %w", obj.GetKind(), obj.GetName(), err)
+		default:
+			created++
 		}
 	}
-	log.FromContext(ctx).Info("Applied the samples", "objects", len(objects))
-	return len(objects), nil
+	log.FromContext(ctx).Info("Applied the samples", "created", created, "kept", len(objects)-created)
+	return created, nil
 }
 
 // InstallCRDs creates or updates the embedded imagehub CRDs on the cluster

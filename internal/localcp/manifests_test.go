@@ -2,6 +2,7 @@ package localcp
 
 import (
 	"context"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestDecodeObjects(t *testing.T) {
 	}
 }
 
-func TestApplySamplesCreatesThenRestores(t *testing.T) {
+func TestApplySamplesCreatesThenKeeps(t *testing.T) {
 	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -84,12 +85,23 @@ func TestApplySamplesCreatesThenRestores(t *testing.T) {
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "datapackuid"}, &pack)).To(Succeed())
 	g.Expect(pack.Spec.Names).To(ConsistOf(imagehubv1.ImageReference("labring/cert-manager:v1.8.0")))
 
-	// Another client changes a field the samples set; applying the samples
-	// again sets it back, as kubectl apply does.
+	// A user changes a sample Image and replaces the sample DataPack with
+	// another request of the same name. Applying the samples again, as a
+	// restart on the same data directory does, keeps both.
 	image.Spec.Detail.Description = "changed by another client"
 	g.Expect(k8sClient.Update(ctx, &image)).To(Succeed())
-	_, err = ApplySamples(ctx, k8sClient)
+	g.Expect(k8sClient.Delete(ctx, &pack)).To(Succeed())
+	replaced := &imagehubv1.DataPack{
+		ObjectMeta: metav1.ObjectMeta{Name: "datapackuid"},
+		Spec:       imagehubv1.DataPackSpec{Names: []imagehubv1.ImageReference{"labring/calico"}},
+	}
+	g.Expect(k8sClient.Create(ctx, replaced)).To(Succeed())
+
+	applied, err = ApplySamples(ctx, k8sClient)
 	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(applied).To(Equal(0))
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "labring.cert.manager.v1.8.0"}, &image)).To(Succeed())
-	g.Expect(image.Spec.Detail.Description).To(HavePrefix("Cloud native certificate management."))
+	g.Expect(image.Spec.Detail.Description).To(Equal("changed by another client"))
+	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "datapackuid"}, &pack)).To(Succeed())
+	g.Expect(pack.Spec.Names).To(ConsistOf(imagehubv1.ImageReference("labring/calico")))
 }

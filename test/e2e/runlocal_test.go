@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"encoding/json"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	imagehubv1 "github.com/labring/imagehub/api/v1"
+	"github.com/labring/imagehub/internal/localcp"
 )
 
 // expiringPackTTL is the expireTime of a DataPack created just before the
@@ -173,6 +175,14 @@ func TestRunLocalRejectsBadStart(t *testing.T) {
 	defer func() { _ = listener.Close() }()
 	busyPort := strconv.Itoa(listener.Addr().(*net.TCPAddr).Port)
 
+	// Another run-local holds this kubeconfig, as the lock shows.
+	busyKubeconfig := filepath.Join(t.TempDir(), "busy.kubeconfig")
+	lock, err := localcp.LockFile(busyKubeconfig+".lock", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lock.Close() }()
+
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -182,6 +192,8 @@ func TestRunLocalRejectsBadStart(t *testing.T) {
 		{"etcd port in use", []string{"--etcd-port", busyPort}, []string{"127.0.0.1:" + busyPort, "--etcd-port"}},
 		{"probe port in use", []string{"--health-probe-bind-address", "127.0.0.1:" + busyPort},
 			[]string{"127.0.0.1:" + busyPort, "--health-probe-bind-address"}},
+		{"kubeconfig in use", []string{"--kubeconfig-out", busyKubeconfig},
+			[]string{"kubeconfig " + busyKubeconfig, "in use by another imagehub run-local", "--kubeconfig-out"}},
 		{"local flags with kubeconfig", []string{"--kubeconfig", "/nonexistent"},
 			[]string{"--data-dir applies only to the local control plane"}},
 	} {
