@@ -173,6 +173,8 @@ func TestCreateRejected(t *testing.T) {
 			"spec.detail.icon", "icon must be an http or https URL"},
 		{"ftp url", image("labring/x:v1", func(i *imagehubv1.Image) { i.Spec.Detail.URL = "ftp://example.com/x" }),
 			"spec.detail.url", "url must be an http or https URL"},
+		{"icon without host", image("labring/x:v1", func(i *imagehubv1.Image) { i.Spec.Detail.Icon = "http://" }),
+			"spec.detail.icon", "icon must be an http or https URL with a host"},
 		{"33 keywords", image("labring/x:v1", func(i *imagehubv1.Image) { i.Spec.Detail.Keywords = make([]string, 33) }),
 			"spec.detail.keywords", "must have at most 32 items"},
 		{"docs over 64 KiB", image("labring/x:v1", func(i *imagehubv1.Image) { i.Spec.Detail.Docs = strings.Repeat("a", 65537) }),
@@ -191,10 +193,13 @@ func TestCreateRejected(t *testing.T) {
 		{"negative expireTime", pack(expireTime("-1h")), "spec.expireTime", msgDuration},
 		{"zero expireTime", pack(expireTime("0s")), "spec.expireTime", msgRange},
 		{"expireTime over 720h", pack(expireTime("721h")), "spec.expireTime", msgRange},
+		{"expireTime past int64", pack(expireTime("9999999999999h")), "spec.expireTime", msgDuration},
+		{"expireTime of 7 digits", pack(expireTime("1000000s")), "spec.expireTime", msgDuration},
+		{"expireTime sum over 720h", pack(expireTime("999999h999999h")), "spec.expireTime", msgRange},
 		{"organization name mismatch", &imagehubv1.Organization{
 			ObjectMeta: metav1.ObjectMeta{Name: "labring"},
 			Spec:       imagehubv1.OrganizationSpec{Name: "sealos"},
-		}, "", "spec.name must equal metadata.name"},
+		}, "spec.name: Invalid value", "spec.name must equal metadata.name"},
 		{"repository with tag", &imagehubv1.Repository{
 			ObjectMeta: metav1.ObjectMeta{Name: "labring.x"},
 			Spec:       imagehubv1.RepositorySpec{Name: "labring/x:v1"},

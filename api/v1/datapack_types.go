@@ -55,12 +55,14 @@ type DataPackSpec struct {
 
 	// expireTime is how long the DataPack lives after its creation, as a Go
 	// duration such as 90m or 2h; at most 720h. The controller deletes the
-	// DataPack when it has passed.
+	// DataPack when it has passed. Numbers have at most 6 digits before a
+	// decimal point, which keeps every accepted value within the range of a
+	// duration.
 	// +optional
 	// +kubebuilder:default="2h"
-	// +kubebuilder:validation:MaxLength=32
-	// +kubebuilder:validation:XValidation:rule="self.matches('^(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+$')",message="expireTime must be a Go duration such as 90m, 2h or 1h30m (units h, m, s, ms, us, ns)"
-	// +kubebuilder:validation:XValidation:rule="!self.matches('^(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+$') || (duration(self) > duration('0s') && duration(self) <= duration('720h'))",message="expireTime must be greater than 0 and at most 720h"
+	// +kubebuilder:validation:MaxLength=16
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(([0-9]{1,6}([.][0-9]{0,9})?|[.][0-9]{1,9})(ns|us|ms|s|m|h))+$')",message="expireTime must be a Go duration such as 90m, 2h or 1h30m, with units h, m, s, ms, us or ns and at most 6 digits before a decimal point"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^(([0-9]{1,6}([.][0-9]{0,9})?|[.][0-9]{1,9})(ns|us|ms|s|m|h))+$') || (duration(self) > duration('0s') && duration(self) <= duration('720h'))",message="expireTime must be greater than 0 and at most 720h"
 	ExpireTime string `json:"expireTime,omitempty"`
 }
 

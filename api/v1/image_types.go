@@ -42,7 +42,7 @@ type ImageDetail struct {
 	// +kubebuilder:validation:items:MaxLength=64
 	Keywords []string `json:"keywords,omitempty"`
 
-	// description is a short plain-text summary, at most 4 KiB.
+	// description is a short plain-text summary, at most 4096 characters.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	Description string `json:"description,omitempty"`
@@ -50,10 +50,11 @@ type ImageDetail struct {
 	// icon is the http or https URL of an icon for the image.
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",message="icon must be an http or https URL"
+	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != '')",message="icon must be an http or https URL with a host"
 	Icon string `json:"icon,omitempty"`
 
-	// docs is the image's documentation, usually Markdown, at most 64 KiB.
+	// docs is the image's documentation, usually Markdown, at most 65536
+	// characters.
 	// +optional
 	// +kubebuilder:validation:MaxLength=65536
 	Docs string `json:"docs,omitempty"`
@@ -61,7 +62,7 @@ type ImageDetail struct {
 	// url is the http or https address of the image's home page.
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",message="url must be an http or https URL"
+	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != '')",message="url must be an http or https URL with a host"
 	URL string `json:"url,omitempty"`
 
 	// ID is the image ID reported by the registry or the build.

@@ -37,7 +37,7 @@ type OrganizationStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=org
-// +kubebuilder:validation:XValidation:rule="self.spec.name == self.metadata.name",message="spec.name must equal metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.spec.name == self.metadata.name",message="spec.name must equal metadata.name",fieldPath=".spec.name"
 // +kubebuilder:printcolumn:name="Creator",type=string,JSONPath=`.spec.creator`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Organization struct {
