@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -112,11 +113,15 @@ func (r *DataPackReconciler) reportAnswer(ctx context.Context, dp *imagehubv1.Da
 		logger.Info("Answered datapack", "type", dp.Spec.Type, "names", len(dp.Spec.Names),
 			"notFound", len(dp.Status.NotFound))
 		r.Recorder.Eventf(dp, nil, corev1.EventTypeNormal, imagehubv1.ReasonAnswered, "Pack",
-			"Packed %d names, %d not found", len(dp.Status.Datas), len(dp.Status.NotFound))
+			"Answered: found %d, not found %d", len(dp.Status.Datas), len(dp.Status.NotFound))
 	case imagehubv1.ERROR:
 		logger.Info("Failed to answer datapack", "type", dp.Spec.Type, "names", len(dp.Spec.Names),
 			"message", dp.Status.Message)
-		r.Recorder.Eventf(dp, nil, corev1.EventTypeWarning, "Failed", "Pack", "%s", dp.Status.Message)
+		reason := imagehubv1.ReasonInvalidSpec
+		if ready := apimeta.FindStatusCondition(dp.Status.Conditions, imagehubv1.ConditionReady); ready != nil {
+			reason = ready.Reason
+		}
+		r.Recorder.Eventf(dp, nil, corev1.EventTypeWarning, reason, "Pack", "%s", dp.Status.Message)
 	}
 }
 

@@ -98,6 +98,9 @@ func TestDataPackExpiry(t *testing.T) {
 		g.Expect(apierrors.IsNotFound(err)).To(BeTrue())
 	}).Should(Succeed())
 	g.Expect(time.Now()).To(BeTemporally(">=", expiresAt), "deleted before its expiresAt")
+	eventually(g, func(g Gomega) {
+		g.Expect(eventReasons(g, "DataPack", "expiry")).To(ContainElements(imagehubv1.ReasonAnswered, "Expired"))
+	}).Should(Succeed())
 }
 
 func TestDataPackExpiredWhileStopped(t *testing.T) {
@@ -148,6 +151,10 @@ func TestDataPackSizeBudget(t *testing.T) {
 		HaveField("Type", imagehubv1.ConditionReady),
 		HaveField("Status", BeEquivalentTo("False")),
 		HaveField("Reason", imagehubv1.ReasonTooLarge))))
+
+	eventually(g, func(g Gomega) {
+		g.Expect(eventReasons(g, "DataPack", "budget")).To(ContainElement(imagehubv1.ReasonTooLarge))
+	}).Should(Succeed())
 
 	version := dp.ResourceVersion
 	consistently(t, func(g Gomega) {

@@ -40,10 +40,7 @@ func answeredStatus(status *imagehubv1.DataPackStatus, answer pack.Answer, gener
 	status.NotFound = answer.NotFound
 	status.Message = ""
 	status.ObservedGeneration = generation
-	message := fmt.Sprintf("Packed %d of the requested names.", len(answer.Datas))
-	if len(answer.NotFound) > 0 {
-		message += fmt.Sprintf(" %d were not found.", len(answer.NotFound))
-	}
+	message := fmt.Sprintf("Found %d requested names, not found %d.", len(answer.Datas), len(answer.NotFound))
 	apimeta.SetStatusCondition(&status.Conditions, metav1.Condition{
 		Type:               imagehubv1.ConditionReady,
 		Status:             metav1.ConditionTrue,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -119,4 +120,18 @@ func tagNames(tags []imagehubv1.TagInfo) []string {
 		out[i] = tag.Name
 	}
 	return out
+}
+
+// eventReasons returns the reasons of the events recorded about the
+// cluster-scoped object of the given kind and name.
+func eventReasons(g Gomega, kind, name string) []string {
+	var list eventsv1.EventList
+	g.Expect(k8sClient.List(context.Background(), &list)).To(Succeed())
+	var reasons []string
+	for _, event := range list.Items {
+		if event.Regarding.Kind == kind && event.Regarding.Name == name {
+			reasons = append(reasons, event.Reason)
+		}
+	}
+	return reasons
 }

@@ -49,7 +49,7 @@ func (r *RepositoryReconciler) Reconcile(ctx context.Context, key repositoryKey)
 	}
 
 	if len(images) == 0 {
-		return resultFor(ctrl.Result{}, r.deleteAll(ctx, repos, "the repository has no images left"))
+		return resultFor(ctrl.Result{}, r.deleteAll(ctx, repos, "the repository has no images left", 1))
 	}
 	if len(repos) > 1 {
 		// Keep the conventionally named one, else the oldest; the others
@@ -58,7 +58,7 @@ func (r *RepositoryReconciler) Reconcile(ctx context.Context, key repositoryKey)
 		if i := slices.IndexFunc(repos, func(r imagehubv1.Repository) bool { return r.Name == canonical }); i > 0 {
 			repos[0], repos[i] = repos[i], repos[0]
 		}
-		if err := r.deleteAll(ctx, repos[1:], "another Repository has the same spec.name"); err != nil {
+		if err := r.deleteAll(ctx, repos[1:], "another Repository has the same spec.name", 0); err != nil {
 			return resultFor(ctrl.Result{}, err)
 		}
 	}
@@ -72,14 +72,15 @@ func (r *RepositoryReconciler) Reconcile(ctx context.Context, key repositoryKey)
 	return resultFor(ctrl.Result{}, r.updateStatus(ctx, repo, catalog.NewRepo(string(key), images)))
 }
 
-func (r *RepositoryReconciler) deleteAll(ctx context.Context, repos []imagehubv1.Repository, reason string) error {
+// deleteAll deletes repos and logs why at the given verbosity.
+func (r *RepositoryReconciler) deleteAll(ctx context.Context, repos []imagehubv1.Repository, reason string, verbosity int) error {
 	for i := range repos {
 		repo := &repos[i]
 		err := r.Delete(ctx, repo, client.Preconditions{UID: &repo.UID})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("failed to delete repository %s: %w", repo.Name, err)
 		}
-		log.FromContext(ctx).Info("Deleted repository", "repository", repo.Name, "reason", reason)
+		log.FromContext(ctx).V(verbosity).Info("Deleted repository", "repository", repo.Name, "reason", reason)
 	}
 	return nil
 }
@@ -105,7 +106,8 @@ func (r *RepositoryReconciler) create(ctx context.Context, name string) (*imageh
 	if err != nil {
 		return nil, fmt.Errorf("failed to create repository %s: %w", name, err)
 	}
-	log.FromContext(ctx).Info("Created repository", "repository", repo.Name)
+	// Routine: a catalog load creates one per repository.
+	log.FromContext(ctx).V(1).Info("Created repository", "repository", repo.Name)
 	return repo, nil
 }
 

@@ -146,6 +146,9 @@ func TestImageDuplicates(t *testing.T) {
 		g.Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(newer), newer)).To(Succeed())
 		g.Expect(apimeta.IsStatusConditionTrue(newer.Status.Conditions, imagehubv1.ConditionDuplicate)).To(BeTrue())
 	}).Should(Succeed())
+	eventually(NewWithT(t), func(g Gomega) {
+		g.Expect(eventReasons(g, "Image", newer.Name)).To(ContainElement(imagehubv1.ReasonNameInUse))
+	}).Should(Succeed())
 	repo := waitForRepository(t, "dup/app", func(g Gomega, r *imagehubv1.Repository) {
 		g.Expect(r.Status.Tags).To(HaveLen(1))
 	})
