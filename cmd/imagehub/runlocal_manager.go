@@ -162,8 +162,10 @@ func printNextSteps(w io.Writer, kubeconfig, assetsDir string) {
 		"  " + kubectl + " get repositories",
 		"  " + kubectl + " get dp datapackuid -o yaml",
 	}
-	if sample := filepath.Join("config", "samples", "imagehub_v1_datapack.yaml"); fileExists(sample) {
-		lines = append(lines, "  "+kubectl+" apply -f "+sample)
+	if sample := filepath.Join("config", "samples", "datapack-grid.yaml"); fileExists(sample) {
+		lines = append(lines,
+			"  "+kubectl+" create -f "+sample,
+			"  "+kubectl+" get dp datapack-grid -o yaml")
 	}
 	lines = append(lines, "", "Ctrl-C stops imagehub, kube-apiserver and etcd.", "")
 	_, _ = fmt.Fprintln(w, strings.Join(lines, "\n"))
