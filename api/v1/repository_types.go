@@ -52,7 +52,8 @@ type RepositoryStatus struct {
 	LatestTag *TagInfo `json:"latestTag,omitempty"`
 
 	// downloadCount is how many times the repository was pulled, as reported
-	// by an external counter. The controller keeps it and does not change it.
+	// by an external counter. The controller keeps it and does not change it,
+	// but it is lost when the Repository is deleted or its last Image goes.
 	// +optional
 	DownloadCount int64 `json:"downloadCount,omitempty"`
 }

@@ -162,9 +162,10 @@ func (r *DataPackReconciler) packsNaming(repositoryOf func(client.Object) string
 	}
 }
 
-// SetupWithManager registers the reconciler. DataPacks are reconciled on
-// create and delete only, since their spec is immutable; Image spec changes
-// and Repository changes rebuild the packs that name them.
+// SetupWithManager registers the reconciler. Every DataPack event is
+// reconciled, so a status edited by hand is rewritten; the reconcile that
+// follows the controller's own write finds nothing to change. Image spec
+// changes and Repository changes rebuild the packs that name them.
 func (r *DataPackReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Now == nil {
 		r.Now = time.Now
@@ -177,7 +178,7 @@ func (r *DataPackReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("datapack").
-		For(&imagehubv1.DataPack{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&imagehubv1.DataPack{}).
 		Watches(&imagehubv1.Image{}, handler.EnqueueRequestsFromMapFunc(r.packsNaming(imageRepository)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&imagehubv1.Repository{}, handler.EnqueueRequestsFromMapFunc(r.packsNaming(repositoryName))).

@@ -196,3 +196,30 @@ func TestDataPackDownloadCount(t *testing.T) {
 		g.Expect(r.Status.DownloadCount).To(Equal(int64(42)))
 	})
 }
+
+func TestDataPackStatusEditRestored(t *testing.T) {
+	ctx := context.Background()
+	createImages(t, "edited/app:v1")
+	create(t, newPack("edited", imagehubv1.PackBase, "edited/app"))
+	dp := waitForPack(t, "edited", func(g Gomega, dp *imagehubv1.DataPack) {
+		g.Expect(dp.Status.Datas).To(HaveKey("edited/app"))
+	})
+
+	base := dp.DeepCopy()
+	dp.Status.Codes = imagehubv1.ERROR
+	dp.Status.Message = "edited by hand"
+	if err := k8sClient.Status().Patch(ctx, dp, client.MergeFrom(base)); err != nil {
+		t.Fatal(err)
+	}
+	restored := waitForPack(t, "edited", func(g Gomega, dp *imagehubv1.DataPack) {
+		g.Expect(dp.Status.Codes).To(Equal(imagehubv1.OK))
+	})
+	if restored.Status.Message != "" {
+		t.Errorf("message = %q after restore, want empty", restored.Status.Message)
+	}
+
+	version := restored.ResourceVersion
+	consistently(t, func(g Gomega) {
+		g.Expect(resourceVersion(g, "edited")).To(Equal(version))
+	})
+}
