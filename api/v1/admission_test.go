@@ -3,7 +3,6 @@ package v1_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,14 +35,9 @@ func readSamples(t *testing.T) []*unstructured.Unstructured {
 	}
 	var objects []*unstructured.Unstructured
 	for _, file := range files {
-		f, err := os.Open(file)
+		decoded, err := localcp.DecodeFile(file)
 		if err != nil {
 			t.Fatal(err)
-		}
-		decoded, err := localcp.DecodeObjects(f)
-		_ = f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
 		}
 		objects = append(objects, decoded...)
 	}

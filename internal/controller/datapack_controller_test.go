@@ -2,7 +2,6 @@ package controller_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,12 +46,7 @@ func applySample(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(root, "config", "samples", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	objects, err := localcp.DecodeObjects(f)
+	objects, err := localcp.DecodeFile(filepath.Join(root, "config", "samples", file))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package localcp
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -85,14 +84,9 @@ func LoadCatalog(ctx context.Context, c client.Client, opts CatalogOptions) (Cat
 // distinct org/repo they name. Any object that is not an imagehub Image is
 // an error, so that a wrong file is caught before anything is applied.
 func readCatalog(path string) ([]*unstructured.Unstructured, sets.Set[string], error) {
-	f, err := os.Open(path)
+	objects, err := DecodeFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("failed to open the catalog: %w", err)
-	}
-	defer func() { _ = f.Close() }()
-	objects, err := DecodeObjects(f)
-	if err != nil {
-		return nil, nil, fmt.Errorf("failed to read the catalog %s: %w", path, err)
+		return nil, nil, fmt.Errorf("failed to load the catalog: %w", err)
 	}
 	repositories := sets.New[string]()
 	for i, obj := range objects {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"slices"
 	"time"
 
@@ -52,6 +53,20 @@ func DecodeObjects(r io.Reader) ([]*unstructured.Unstructured, error) {
 		}
 		objects = append(objects, obj)
 	}
+}
+
+// DecodeFile decodes the objects in the file at path, as DecodeObjects does.
+func DecodeFile(path string) ([]*unstructured.Unstructured, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	objects, err := DecodeObjects(f)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", path, err)
+	}
+	return objects, nil
 }
 
 // Apply creates obj or updates it to match, with server-side apply. Fields

@@ -3,7 +3,6 @@ package catalog_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -62,12 +61,7 @@ type catalogTag struct {
 // project code beyond the generic object decoder.
 func readCatalogTags(t *testing.T) map[string][]catalogTag {
 	t.Helper()
-	f, err := os.Open(catalogPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	objects, err := localcp.DecodeObjects(f)
+	objects, err := localcp.DecodeFile(catalogPath)
 	if err != nil {
 		t.Fatal(err)
 	}
