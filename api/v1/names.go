@@ -19,10 +19,11 @@ package v1
 // +kubebuilder:validation:XValidation:rule="!self.matches('^[^/:@]+/[^/:@]+:[^/:@]+$') || self.matches(':[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$')",message="tag must be 1 to 128 letters, digits, '_', '.' or '-', and must not start with '.' or '-'"
 type ImageName string
 
-// RepositoryName is an untagged image reference, "org/repo".
+// RepositoryName is an untagged image reference, "org/repo". Its limit of
+// 253 characters fits the org/repo part of any ImageName.
 //
 // +kubebuilder:validation:MinLength=1
-// +kubebuilder:validation:MaxLength=192
+// +kubebuilder:validation:MaxLength=253
 // +kubebuilder:validation:XValidation:rule="self.matches('^[^/:@]+/[^/:@]+$')",message="must have the form org/repo, without a tag, registry host, port, digest or extra path segment"
 // +kubebuilder:validation:XValidation:rule="!self.matches('^[^/:@]+/[^/:@]+$') || self.matches('^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/')",message="organization must be 1 to 63 lowercase letters, digits or inner '-'"
 // +kubebuilder:validation:XValidation:rule="!self.matches('^[^/:@]+/[^/:@]+$') || self.matches('/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*$')",message="repository must be lowercase letters and digits separated by '.', '_', '__' or '-'"

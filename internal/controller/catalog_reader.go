@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -104,12 +105,15 @@ func patchStatus(ctx context.Context, c client.Client, base, obj client.Object) 
 const conflictRetryDelay = 250 * time.Millisecond
 
 // resultFor turns a reconcile error into a result: a conflict from a stale
-// cache is retried without being logged as an error, and a deleted object
-// needs no retry.
+// cache is retried without being logged as an error, and neither a deleted
+// object nor a stopping manager needs a retry.
 func resultFor(result ctrl.Result, err error) (ctrl.Result, error) {
 	switch {
 	case err == nil:
 		return result, nil
+	case errors.Is(err, context.Canceled):
+		// The manager is stopping; the work is done again on its next start.
+		return ctrl.Result{}, nil
 	case apierrors.IsConflict(err):
 		return ctrl.Result{RequeueAfter: conflictRetryDelay}, nil
 	case apierrors.IsNotFound(err):

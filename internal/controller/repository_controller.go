@@ -103,6 +103,11 @@ func (r *RepositoryReconciler) create(ctx context.Context, name string) (*imageh
 		}
 		return nil, nil
 	}
+	if apierrors.IsInvalid(err) {
+		// Retrying cannot help: the Images name a repository that the
+		// Repository schema rejects.
+		return nil, reconcile.TerminalError(fmt.Errorf("failed to create repository %s: %w", name, err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to create repository %s: %w", name, err)
 	}

@@ -3,6 +3,7 @@ package controller_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -58,10 +59,15 @@ func TestRepositoryLifecycle(t *testing.T) {
 }
 
 func TestRepositoryHashedName(t *testing.T) {
-	createImages(t, "hashed/a_b:v1")
-	repo := waitForRepository(t, "hashed/a_b", func(Gomega, *imagehubv1.Repository) {})
-	if want := naming.RepositoryObjectName("hashed/a_b"); repo.Name != want {
-		t.Errorf("repository object name = %q, want %q", repo.Name, want)
+	// The second repository name has 249 characters, and the conventional
+	// object name of its Image just fits in 253.
+	longRepo := strings.Repeat("o", 63) + "/" + strings.Repeat("r_", 92) + "r"
+	for _, name := range []string{"hashed/a_b", longRepo} {
+		createImages(t, name+":v1")
+		repo := waitForRepository(t, name, func(Gomega, *imagehubv1.Repository) {})
+		if want := naming.RepositoryObjectName(name); repo.Name != want {
+			t.Errorf("repository object name = %q, want %q", repo.Name, want)
+		}
 	}
 }
 

@@ -17,6 +17,11 @@ import (
 // DefaultMaxStatusBytes is the default size budget of a DataPack status. It
 // stays below etcd's default request limit of 1.5 MiB so that the object,
 // spec and metadata included, can still be stored.
+//
+// NOTE: the budget counts the status alone. The API server also records
+// managedFields for every datas key, so a pack of 1000 long names near the
+// budget can approach the etcd limit. In one trial on kube-apiserver 1.37,
+// the server then dropped the managedFields rather than failing the write.
 const DefaultMaxStatusBytes = 1 << 20
 
 // Options configure the reconcilers.
