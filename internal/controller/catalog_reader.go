@@ -99,9 +99,9 @@ func patchStatus(ctx context.Context, c client.Client, base, obj client.Object) 
 	return true, nil
 }
 
-// conflictRetryDelay is how long a reconcile waits after a conflict, which
-// means the cache had not yet seen the latest write; the cache catches up
-// within milliseconds on a healthy API server.
+// conflictRetryDelay is how long a reconcile waits after a conflict. A
+// conflict means the cache had not yet seen the latest write, and the cache
+// usually catches up within milliseconds.
 const conflictRetryDelay = 250 * time.Millisecond
 
 // resultFor turns a reconcile error into a result: a conflict from a stale
