@@ -56,7 +56,7 @@ func TestSamplesAccepted(t *testing.T) {
 		t.Cleanup(func() { _ = k8sClient.Delete(context.Background(), obj) })
 	}
 
-	// The design note's DataPack gets no defaults beyond what it states.
+	// The sample DataPack keeps the values it sets; defaults fill nothing in.
 	pack := &imagehubv1.DataPack{}
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Name: "datapackuid"}, pack)).To(Succeed())
 	g.Expect(pack.Spec.Type).To(Equal(imagehubv1.PackDetail))

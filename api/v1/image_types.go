@@ -19,8 +19,8 @@ const (
 // ImageSpec describes one tag of an image repository.
 type ImageSpec struct {
 	// name is the image reference, org/repo:tag. It is the image's identity
-	// and cannot change; metadata.name is free, but by convention it is this
-	// value lowercased with every run of other characters replaced by one '.'.
+	// and cannot change. metadata.name is free, but by convention it is this
+	// value lowercased, with every run of other characters replaced by one '.'.
 	// +required
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.name is immutable"
 	Name ImageName `json:"name"`

@@ -24,7 +24,7 @@ type OrganizationSpec struct {
 	Manager []string `json:"manager,omitempty"`
 }
 
-// OrganizationStatus is what the controller observed for an Organization.
+// OrganizationStatus is the state the controller observed for an Organization.
 type OrganizationStatus struct {
 	// repos are the organization's repositories, as org/repo, sorted.
 	// +optional

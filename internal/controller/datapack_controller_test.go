@@ -18,7 +18,7 @@ import (
 )
 
 // designNoteDatas is status.datas of the detail example in the DataPack
-// design note, as written there (docs is an empty block scalar).
+// original DataPack design, as written there (docs is an empty block scalar).
 const designNoteDatas = `
 labring/cert-manager:v1.8.0:
   ID: Unknown

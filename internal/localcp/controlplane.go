@@ -193,19 +193,19 @@ func lockDataDir(dir string) (*os.File, error) {
 }
 
 // LockFile takes an exclusive lock on path, creating it, for as long as the
-// returned file stays open. what names the locked resource in the error
+// returned file stays open. resource names what is locked in the error
 // returned when another run-local holds the lock.
-func LockFile(path, what string) (*os.File, error) {
+func LockFile(path, resource string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("failed to open the lock file of the %s: %w", what, err)
+		return nil, fmt.Errorf("failed to open the lock file of the %s: %w", resource, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%s is in use by another imagehub run-local", what)
+			return nil, fmt.Errorf("%s is in use by another imagehub run-local", resource)
 		}
-		return nil, fmt.Errorf("failed to lock the %s: %w", what, err)
+		return nil, fmt.Errorf("failed to lock the %s: %w", resource, err)
 	}
 	return f, nil
 }

@@ -103,9 +103,9 @@ func ImageObjectName(ref string) string {
 }
 
 // RepositoryObjectName returns the metadata.name of the Repository for
-// "org/repo": "org.repo" when that is a valid object name, else a valid form
-// of it followed by a short hash of the repository, so that two repositories
-// never map to the same name.
+// "org/repo": "org.repo" when that is a valid object name. Otherwise it
+// returns a valid form of it followed by a short hash of the repository, so
+// that two repositories do not map to the same name.
 func RepositoryObjectName(repository string) string {
 	name := strings.Replace(repository, "/", ".", 1)
 	if len(validation.IsDNS1123Subdomain(name)) == 0 {

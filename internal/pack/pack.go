@@ -10,7 +10,7 @@ import (
 	"github.com/labring/imagehub/internal/naming"
 )
 
-// Repo is what the packer reads about one repository.
+// Repo is the packer's view of one repository.
 type Repo struct {
 	catalog.Repo
 	// DownloadCount is the Repository's status.downloadCount, 0 when no

@@ -129,9 +129,9 @@ func SortNewestFirst(tags []imagehubv1.TagInfo) {
 	slices.SortStableFunc(tags, compareNewest)
 }
 
-// Latest returns the latest of tags, or nil when tags is empty: the highest
-// release version; without releases, the highest pre-release; without any
-// version, the newest tag. Equal versions are decided by the newest creatTime
+// Latest returns the latest of tags, or nil when tags is empty. That is the
+// highest release version. Without releases it is the highest pre-release,
+// and without any version it is the newest tag. Equal versions are decided by the newest creatTime
 // and then by the greater tag name. A tag named latest is not a version.
 func Latest(tags []imagehubv1.TagInfo) *imagehubv1.TagInfo {
 	type candidate struct {

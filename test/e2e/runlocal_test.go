@@ -47,7 +47,7 @@ func TestRunLocalRestartKeepsData(t *testing.T) {
 	first.waitForKubeconfig(t)
 	expectStartLog(g, first)
 
-	// The user's steps: apply the sample Images and the design note's
+	// The user's steps: apply the sample Images and the sample
 	// DataPack, then read the DataPack's status.
 	_, err := kubectl(first.kubeconfig, "", "apply",
 		"-f", "config/samples/imagehub_v1_image.yaml", "-f", "config/samples/imagehub_v1_datapack.yaml")
@@ -100,8 +100,8 @@ func expectStartLog(g *WithT, p *runLocal) {
 	g.Eventually(p.output.String).WithTimeout(time.Minute).Should(ContainSubstring("export KUBECONFIG="))
 }
 
-// expectCertManagerPack waits until the design note's DataPack is answered
-// and checks the detail answer for labring/cert-manager:v1.8.0.
+// expectCertManagerPack waits until the sample DataPack datapackuid has code
+// OK and checks its detail data for labring/cert-manager:v1.8.0.
 func expectCertManagerPack(t *testing.T, kubeconfig string) {
 	t.Helper()
 	g := NewWithT(t)
